@@ -1,0 +1,28 @@
+import { findFreePort } from '../../src/net/free-port';
+import { startTemporalDevServer, type DevServer } from '../../src/temporal/dev-server';
+import { requireTemporalCli } from '../../src/tools/tool-paths';
+import { createMigratedDatabase, DEFAULT_ADMIN_DATABASE_URL } from './test-database';
+import { TEST_ENV } from './test-env';
+
+/** What global teardown needs to stop; Jest runs both in the same context. */
+export interface TestServers {
+  temporal: DevServer;
+  adminDatabaseUrl: string;
+  databaseUrl: string;
+}
+declare global {
+  var __testServers: TestServers | undefined;
+}
+
+/** Starts one Temporal dev server and one fresh, migrated PostgreSQL database for the whole run. */
+export default async function globalSetup(): Promise<void> {
+  const adminDatabaseUrl = process.env.TEST_ADMIN_DATABASE_URL ?? DEFAULT_ADMIN_DATABASE_URL;
+  const [temporal, databaseUrl] = await Promise.all([
+    findFreePort().then((port) => startTemporalDevServer({ cliPath: requireTemporalCli(), port })),
+    createMigratedDatabase(adminDatabaseUrl),
+  ]);
+  globalThis.__testServers = { temporal, adminDatabaseUrl, databaseUrl };
+  process.env[TEST_ENV.temporalAddress] = temporal.address;
+  process.env[TEST_ENV.databaseUrl] = databaseUrl;
+  process.env[TEST_ENV.adminDatabaseUrl] = adminDatabaseUrl;
+}
