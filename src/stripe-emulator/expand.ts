@@ -33,12 +33,14 @@ function expandPath(store: EmulatorStore, object: Record<string, unknown>, segme
     return;
   }
   const allowed = EXPANDABLE[String(object.object)] ?? [];
-  if (!allowed.includes(head) || !(head in object)) {
+  if (!allowed.includes(head)) {
     throw invalidParam(
       'expand',
       `This property cannot be expanded (${head}). You may want to try expanding 'data.${head}' instead.`,
     );
   }
+  // A field this object's shape lacks (`latest_charge` in the legacy shape) has nothing to expand.
+  if (!(head in object)) return;
   const value = object[head];
   if (typeof value === 'string') {
     const target = store.find(value);

@@ -1,3 +1,7 @@
+import { writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { bundleWorkflowCode } from '@temporalio/worker';
 import { findFreePort } from '../../src/net/free-port';
 import { startTemporalDevServer, type DevServer } from '../../src/temporal/dev-server';
 import { requireTemporalCli } from '../../src/tools/tool-paths';
@@ -14,15 +18,22 @@ declare global {
   var __testServers: TestServers | undefined;
 }
 
-/** Starts one Temporal dev server and one fresh, migrated PostgreSQL database for the whole run. */
+/**
+ * Starts one Temporal dev server and one fresh, migrated PostgreSQL database for the whole run, and
+ * bundles the workflow code once (bundling per worker is slow).
+ */
 export default async function globalSetup(): Promise<void> {
   const adminDatabaseUrl = process.env.TEST_ADMIN_DATABASE_URL ?? DEFAULT_ADMIN_DATABASE_URL;
-  const [temporal, databaseUrl] = await Promise.all([
+  const [temporal, databaseUrl, bundle] = await Promise.all([
     findFreePort().then((port) => startTemporalDevServer({ cliPath: requireTemporalCli(), port })),
     createMigratedDatabase(adminDatabaseUrl),
+    bundleWorkflowCode({ workflowsPath: path.resolve(__dirname, '..', '..', 'src', 'workflows', 'index.ts') }),
   ]);
+  const bundlePath = path.join(os.tmpdir(), `course-payments-workflows-${process.pid}.js`);
+  await writeFile(bundlePath, bundle.code);
   globalThis.__testServers = { temporal, adminDatabaseUrl, databaseUrl };
   process.env[TEST_ENV.temporalAddress] = temporal.address;
   process.env[TEST_ENV.databaseUrl] = databaseUrl;
   process.env[TEST_ENV.adminDatabaseUrl] = adminDatabaseUrl;
+  process.env[TEST_ENV.workflowBundlePath] = bundlePath;
 }

@@ -44,6 +44,7 @@ CREATE TABLE "payment_intents" (
     "failure_code" TEXT,
     "failure_message" TEXT,
     "failed_attempts" INTEGER NOT NULL DEFAULT 0,
+    "last_failure_charge_id" TEXT,
     "paid_at" TIMESTAMP(3),
     "canceled_at" TIMESTAMP(3),
     "created_at" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,

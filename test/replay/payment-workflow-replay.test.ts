@@ -1,0 +1,32 @@
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
+import { Worker } from '@temporalio/worker';
+import { HISTORIES_DIR } from '../support/histories';
+import { testEnv } from '../setup/test-env';
+
+describe('replay of saved payment workflow histories', () => {
+  test('when every saved history is replayed against the current workflow code, then none is non-deterministic', async () => {
+    const files = (await readdir(HISTORIES_DIR)).filter((file) => file.endsWith('.json')).sort();
+    expect(files.length).toBeGreaterThanOrEqual(6);
+    const histories = await Promise.all(
+      files.map(async (file) => ({
+        workflowId: path.basename(file, '.json'),
+        history: historyFromJSON(JSON.parse(await readFile(path.join(HISTORIES_DIR, file), 'utf8'))),
+      })),
+    );
+
+    const failures: string[] = [];
+    let replayed = 0;
+    for await (const result of Worker.runReplayHistories(
+      { workflowBundle: { codePath: testEnv('workflowBundlePath') } },
+      histories,
+    )) {
+      replayed += 1;
+      if (result.error) failures.push(`${result.workflowId}: ${result.error.message}`);
+    }
+
+    expect(failures).toEqual([]);
+    expect(replayed).toBe(files.length);
+  });
+});
