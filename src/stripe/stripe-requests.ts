@@ -73,3 +73,25 @@ export function listPaymentIntentsCreatedSince(
     ...(startingAfter && { starting_after: startingAfter }),
   });
 }
+
+/** The PaymentIntent a charge, refund or dispute belongs to (thin events name only their object). */
+export async function retrievePaymentIntentIdOf(
+  stripe: Stripe,
+  objectType: string,
+  id: string,
+): Promise<string | null> {
+  const read = {
+    charge: () => stripe.charges.retrieve(id),
+    refund: () => stripe.refunds.retrieve(id),
+    dispute: () => stripe.disputes.retrieve(id),
+  }[objectType];
+  if (!read) return null;
+  const object = (await read()) as { payment_intent?: string | { id: string } | null };
+  const pi = object.payment_intent;
+  return typeof pi === 'string' ? pi : (pi?.id ?? null);
+}
+
+/** A PaymentIntent's metadata, to tell whether this platform created it. */
+export async function retrievePaymentIntentMetadata(stripe: Stripe, paymentIntentId: string): Promise<Stripe.Metadata> {
+  return (await stripe.paymentIntents.retrieve(paymentIntentId)).metadata;
+}

@@ -1,0 +1,47 @@
+import Stripe from 'stripe';
+import type { Client } from '@temporalio/client';
+import { createApp } from '../../src/api/app';
+import { createLogger } from '../../src/logger';
+import type { EventRecord } from '../../src/stripe-emulator/emulator-resources';
+import type { PaymentHarness } from './payment-harness';
+
+export const CURRENT_SECRET = 'whsec_current_test_secret';
+export const OLD_SECRET = 'whsec_old_test_secret';
+export const ADMIN_TOKEN = 'test-admin-token-0123456789';
+
+/** The real app over a payment harness's clients. */
+export function appFor(h: PaymentHarness, overrides: { client?: Client; webhookBodyLimit?: string } = {}) {
+  return createApp({
+    prisma: h.prisma,
+    stripe: h.stripe,
+    temporal: { client: overrides.client ?? h.client, namespace: 'default', taskQueue: h.taskQueue },
+    logger: createLogger('silent', 'test-api'),
+    webhookSecrets: [CURRENT_SECRET, OLD_SECRET],
+    adminApiToken: ADMIN_TOKEN,
+    dispatchTimeoutMs: 2000,
+    ...(overrides.webhookBodyLimit && { webhookBodyLimit: overrides.webhookBodyLimit }),
+  }).app;
+}
+
+const signer = new Stripe('sk_test_signer');
+
+/** A Stripe-Signature header as Stripe computes it. */
+export function sign(payload: string, secret = CURRENT_SECRET, timestamp = Math.floor(Date.now() / 1000)): string {
+  return signer.webhooks.generateTestHeaderString({ payload, secret, timestamp });
+}
+
+/** The emulator's events about a PaymentIntent, oldest first, optionally of one type. */
+export function eventsOf(h: PaymentHarness, paymentIntentId: string, type?: string): EventRecord[] {
+  return h.emulator.store
+    .all('event')
+    .reverse()
+    .filter((event) => event.data.object.id === paymentIntentId || event.data.object.payment_intent === paymentIntentId)
+    .filter((event) => !type || event.type === type);
+}
+
+/** One event, as the JSON body Stripe would post. */
+export function payloadOf(h: PaymentHarness, paymentIntentId: string, type: string): string {
+  const event = eventsOf(h, paymentIntentId, type)[0];
+  if (!event) throw new Error(`no ${type} event for ${paymentIntentId}`);
+  return JSON.stringify(event);
+}
