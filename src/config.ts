@@ -70,6 +70,8 @@ const envSchema = z.object({
   STRIPE_API_BASE: optionalString.pipe(z.url({ error: 'expected a URL such as http://127.0.0.1:12180' }).optional()),
   STRIPE_EMULATOR_PORT: port.default(12180),
 
+  PAYMENTS_API_URL: optionalString.pipe(z.url({ error: 'expected a URL such as http://127.0.0.1:3000' }).optional()),
+
   RECONCILE_INTERVAL: duration.default(300_000),
   RECONCILE_LOOKBACK: duration.default(86_400_000),
 });
@@ -78,6 +80,8 @@ const envSchema = z.object({
 export interface Config {
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   http: { host: string; port: number; adminApiToken: string | undefined; webhookBodyLimit: string };
+  /** Where the `payments` CLI finds the API. */
+  apiUrl: string;
   dataDir: string;
   database: { url: string | undefined; poolSize: number; pglitePort: number; migrateOnStart: boolean };
   temporal: {
@@ -143,6 +147,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     logLevel: e.LOG_LEVEL,
     http: { host: e.HOST, port: e.PORT, adminApiToken: e.ADMIN_API_TOKEN, webhookBodyLimit: e.WEBHOOK_BODY_LIMIT },
+    apiUrl: e.PAYMENTS_API_URL ?? `http://127.0.0.1:${e.PORT}`,
     dataDir: e.DATA_DIR,
     database: {
       url: e.DATABASE_URL,

@@ -56,7 +56,26 @@ export class EmulatorStore {
   insert<T extends AnyRecord>(record: T): T {
     this.records.set(record.id, record);
     this.order.push(record);
+    this.changed();
     return record;
+  }
+
+  /** Called after every change; the emulator uses it to persist snapshots. */
+  changed: () => void = () => undefined;
+
+  /** Every record in creation order, for a snapshot. */
+  snapshot(): AnyRecord[] {
+    return [...this.order];
+  }
+
+  /** Replaces the state with a snapshot's records. */
+  restore(records: AnyRecord[]): void {
+    this.records.clear();
+    this.order.length = 0;
+    for (const record of records) {
+      this.records.set(record.id, record);
+      this.order.push(record);
+    }
   }
 
   /** Any stored resource by id, or `undefined`. */
@@ -107,6 +126,7 @@ export class EmulatorStore {
       type,
     });
     for (const listener of this.eventListeners) listener(event);
+    this.changed();
     return event;
   }
 

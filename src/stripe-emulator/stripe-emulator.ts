@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { rename, writeFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
@@ -28,6 +30,8 @@ export interface StripeEmulatorOptions {
   chaos?: Partial<DeliveryChaos>;
   retry?: Partial<DeliveryRetry>;
   webhookEndpoints?: WebhookEndpoint[];
+  /** A JSON file that keeps the state across restarts (saved within half a second of a change, and on stop). */
+  persistPath?: string;
 }
 
 /**
@@ -43,6 +47,8 @@ export class StripeEmulator {
   readonly requestCounts = new Map<string, number>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private server: Server | undefined;
+  private saveTimer: NodeJS.Timeout | undefined;
+  private saving: Promise<void> = Promise.resolve();
 
   private constructor(options: StripeEmulatorOptions) {
     const random = seededRandom(options.seed ?? 1);
@@ -62,6 +68,29 @@ export class StripeEmulator {
     );
     for (const endpoint of options.webhookEndpoints ?? []) this.dispatcher.addEndpoint(endpoint);
     this.store.onEvent((event) => this.dispatcher.dispatch(event));
+    const persistPath = options.persistPath;
+    if (persistPath) {
+      try {
+        this.store.restore(JSON.parse(readFileSync(persistPath, 'utf8')) as ReturnType<EmulatorStore['snapshot']>);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      }
+      this.store.changed = () => {
+        this.saveTimer ??= setTimeout(() => {
+          this.saveTimer = undefined;
+          this.saving = this.saving.then(() => this.save(persistPath));
+        }, 500);
+      };
+    }
+    this.persistPath = persistPath;
+  }
+
+  private readonly persistPath: string | undefined;
+
+  private async save(file: string): Promise<void> {
+    const temporary = `${file}.tmp`;
+    await writeFile(temporary, JSON.stringify(this.store.snapshot()));
+    await rename(temporary, file);
   }
 
   /**
@@ -112,6 +141,9 @@ export class StripeEmulator {
     this.dispatcher.stop();
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
+    if (this.saveTimer) clearTimeout(this.saveTimer);
+    await this.saving;
+    if (this.persistPath) await this.save(this.persistPath);
     const server = this.server;
     if (!server) return;
     server.closeAllConnections();

@@ -1,4 +1,5 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
 import { paymentWorkflowId, PAYMENT_STATE, type PaymentState, type PaymentStatus } from '../shared/payment-model';
 import { retrySignal, statusQuery } from '../shared/payment-workflow-api';
 import { PAYMENT_STATE_KEY } from '../shared/search-attributes';
@@ -97,7 +98,10 @@ export async function listPaymentsByState(
       paymentIntentId: workflowId.replace(/^payment-/, ''),
       workflowId,
       runId: execution.execution?.runId ?? '',
-      executionStatus: String(execution.status ?? ''),
+      executionStatus: (temporal.api.enums.v1.WorkflowExecutionStatus[execution.status ?? 0] ?? '').replace(
+        'WORKFLOW_EXECUTION_STATUS_',
+        '',
+      ),
       state: payload ? (JSON.parse(Buffer.from(payload).toString('utf8')) as string) : null,
       startTime: execution.startTime?.seconds
         ? new Date(Number(execution.startTime.seconds) * 1000).toISOString()

@@ -1,13 +1,13 @@
 import { Worker, type NativeConnection } from '@temporalio/worker';
 import type { Duration } from '@temporalio/common';
-import type { PaymentActivities } from '../activities';
+import type { createWorkerActivities } from '../activities';
 
 /** Options of {@link createPaymentWorker}. */
 export interface PaymentWorkerOptions {
   connection: NativeConnection;
   namespace: string;
   taskQueue: string;
-  activities: PaymentActivities;
+  activities: ReturnType<typeof createWorkerActivities>;
   /** A prebuilt bundle (tests build one per run); without it the workflows are bundled at start. */
   workflowBundle?: { codePath: string };
   maxConcurrentActivityTaskExecutions?: number;

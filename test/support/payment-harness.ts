@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import type Stripe from 'stripe';
-import { createActivities } from '../../src/activities';
+import { createWorkerActivities } from '../../src/activities';
 import { createPrismaClient, type PrismaClient } from '../../src/db/prisma-client';
 import { createLogger } from '../../src/logger';
 import { paymentWorkflowId, type PaymentStatus, type StripeEventSignal } from '../../src/shared/payment-model';
@@ -37,7 +37,12 @@ export async function startPaymentHarness(emulatorOptions: StripeEmulatorOptions
   const connection = await Connection.connect({ address });
   const client = new Client({ connection });
   const taskQueue = `payments-test-${randomUUID()}`;
-  const activities = createActivities({ stripe, prisma, logger: createLogger('silent', 'test-worker') });
+  const activities = createWorkerActivities({
+    stripe,
+    prisma,
+    logger: createLogger('silent', 'test-worker'),
+    temporal: { client, taskQueue },
+  });
   let running: Promise<void> | undefined;
 
   const harness: PaymentHarness = {
