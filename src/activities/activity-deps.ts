@@ -10,9 +10,17 @@ export interface ActivityDeps {
   logger: Logger;
 }
 
-/** The logger for the running activity, tagged with its workflow and activity ids. */
+/**
+ * The logger for the running activity, tagged with its workflow and activity ids; the plain logger when
+ * the same code runs outside an activity (the benchmark's inline baseline).
+ */
 export function activityLogger(logger: Logger): Logger {
-  const info = Context.current().info;
+  let info;
+  try {
+    info = Context.current().info;
+  } catch {
+    return logger;
+  }
   return logger.child({
     workflowId: info.workflowExecution?.workflowId,
     runId: info.workflowExecution?.runId,

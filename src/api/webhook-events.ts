@@ -1,5 +1,5 @@
 import type { Client } from '@temporalio/client';
-import type Stripe from 'stripe';
+import Stripe from 'stripe';
 import type { PrismaClient } from '../db/prisma-client';
 import type { Logger } from '../logger';
 import { dispatchPaymentEvent } from '../temporal/payment-dispatch';
@@ -33,10 +33,24 @@ type Decision =
 const hasOurMetadata = (metadata: Record<string, string> | null | undefined): boolean =>
   Boolean(metadata?.[METADATA_KEYS.studentId] && metadata[METADATA_KEYS.courseId]);
 
+/**
+ * A Stripe read on the webhook's rare paths: an object Stripe does not know is not ours (`undefined`);
+ * Stripe unreachable means 503, so that Stripe delivers the event again later.
+ */
+async function askStripe<T>(read: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await read();
+  } catch (error) {
+    if (error instanceof Stripe.errors.StripeError && error.statusCode === 404) return undefined;
+    throw new ApiError(503, 'stripe_unavailable', 'Stripe could not be asked about this event; deliver again later.');
+  }
+}
+
 async function decide(deps: WebhookDeps, event: IncomingEvent): Promise<Decision> {
   let { route } = event;
   if (!route.forward && route.relatedType && route.relatedId) {
-    const paymentIntentId = await retrievePaymentIntentIdOf(deps.stripe, route.relatedType, route.relatedId);
+    const { relatedType, relatedId } = route;
+    const paymentIntentId = await askStripe(() => retrievePaymentIntentIdOf(deps.stripe, relatedType, relatedId));
     route = paymentIntentId
       ? { forward: true, paymentIntentId, metadata: null }
       : { forward: false, reason: 'not about a PaymentIntent', paymentIntentId: null };
@@ -49,11 +63,12 @@ async function decide(deps: WebhookDeps, event: IncomingEvent): Promise<Decision
   });
   if (local) return { forward: true, paymentIntentId: route.paymentIntentId };
   // A payload without metadata (refunds, disputes, thin events) for an intent with no local row: ask Stripe.
+  const paymentIntentId = route.paymentIntentId;
   if (
     route.metadata === null &&
-    hasOurMetadata(await retrievePaymentIntentMetadata(deps.stripe, route.paymentIntentId))
+    hasOurMetadata(await askStripe(() => retrievePaymentIntentMetadata(deps.stripe, paymentIntentId)))
   ) {
-    return { forward: true, paymentIntentId: route.paymentIntentId };
+    return { forward: true, paymentIntentId };
   }
   return { forward: false, paymentIntentId: route.paymentIntentId, reason: 'not created by this platform' };
 }

@@ -69,12 +69,9 @@ export function verifyStripeWebhook(
       return { kind: 'snapshot', event };
     } catch (error) {
       if (error instanceof ApiError) throw error;
-      if (
-        error instanceof SyntaxError ||
-        (error instanceof Error &&
-          /JSON/.test(error.message) &&
-          !(error instanceof Stripe.errors.StripeSignatureVerificationError))
-      ) {
+      // Anything but a verification failure comes after the signature matched: the body itself is bad
+      // (not JSON, or nested too deep to parse).
+      if (!(error instanceof Stripe.errors.StripeSignatureVerificationError)) {
         throw new ApiError(400, 'malformed_body', 'The signed body is not valid JSON.');
       }
       failures.push(error);

@@ -29,6 +29,8 @@ export interface SimulateOptions {
   seed: number;
   /** Where progress goes; nothing when undefined. */
   progress?: NodeJS.WriteStream;
+  /** Told the id of the course the run created, so a caller can check its rows afterwards. */
+  onCourse?: (courseId: string) => void;
 }
 
 /** The result of one simulated payment. */
@@ -119,6 +121,7 @@ export async function simulate(
     currency: 'usd',
   });
   if (course.status !== 200) throw new CliFailure(apiErrorLine(course.status, course.body));
+  options.onCourse?.(courseId);
   const setDuplicates = (duplicateRate: number) =>
     fetch(`${emulatorUrl}/_emulator/delivery`, {
       method: 'PUT',

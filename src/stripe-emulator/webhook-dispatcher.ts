@@ -29,6 +29,17 @@ export interface DeliveryRetry {
 export const NO_CHAOS: DeliveryChaos = { dropRate: 0, duplicateRate: 0, maxDelayMs: 0 };
 export const DEFAULT_RETRY: DeliveryRetry = { retryBaseMs: 1000, maxAttempts: 8 };
 
+/** One delivery attempt, for whoever measures (the benchmark). */
+export interface DeliveryAttempt {
+  eventId: string;
+  eventType: string;
+  /** The `id` of the event's object (a PaymentIntent for `payment_intent.*`). */
+  objectId: string;
+  startedAt: number;
+  ms: number;
+  status: number | null;
+}
+
 /** Counters of what the dispatcher did. */
 export interface DeliveryStats {
   delivered: number;
@@ -66,6 +77,12 @@ export class WebhookDispatcher {
   };
   private idleWaiters: (() => void)[] = [];
   private stopped = false;
+  private inFlight = 0;
+  private readonly waiting: (() => void)[] = [];
+  /** At most this many deliveries in flight at once; the rest wait their turn. @default Infinity */
+  maxInFlight = Number.POSITIVE_INFINITY;
+  /** Called after every delivery attempt. */
+  onAttempt: ((attempt: DeliveryAttempt) => void) | undefined;
 
   constructor(
     private readonly random: () => number,
@@ -126,13 +143,23 @@ export class WebhookDispatcher {
     this.stats.pending += 1;
     const timer = setTimeout(() => {
       this.timers.delete(timer);
-      void this.attempt(endpoint, payload, attempt);
+      const go = () => {
+        this.inFlight += 1;
+        void this.attempt(endpoint, payload, attempt).finally(() => {
+          this.inFlight -= 1;
+          this.waiting.shift()?.();
+        });
+      };
+      if (this.inFlight < this.maxInFlight) go();
+      else this.waiting.push(go);
     }, delayMs);
     this.timers.add(timer);
   }
 
   private async attempt(endpoint: WebhookEndpoint, payload: string, attempt: number): Promise<void> {
     let ok: boolean;
+    let status: number | null = null;
+    const startedAt = Date.now();
     try {
       const response = await fetch(endpoint.url, {
         method: 'POST',
@@ -146,10 +173,22 @@ export class WebhookDispatcher {
       });
       await response.arrayBuffer();
       ok = response.ok;
+      status = response.status;
     } catch {
       ok = false;
     }
     if (this.stopped) return;
+    if (this.onAttempt) {
+      const event = JSON.parse(payload) as { id: string; type: string; data: { object: { id: string } } };
+      this.onAttempt({
+        eventId: event.id,
+        eventType: event.type,
+        objectId: event.data.object.id,
+        startedAt,
+        ms: Date.now() - startedAt,
+        status,
+      });
+    }
     this.stats.pending -= 1;
     if (ok) {
       this.stats.delivered += 1;

@@ -37,3 +37,19 @@ export async function saveHistory(
   }
   return history;
 }
+
+function payloadText(data: unknown): string {
+  if (typeof data === 'string') return Buffer.from(data, 'base64').toString('utf8');
+  return Buffer.from(data as Uint8Array).toString('utf8');
+}
+
+/** The steps a history ran, in order: scheduled activities and local activities (from their markers). */
+export function stepsOf(history: temporal.api.history.v1.IHistory): string[] {
+  return (history.events ?? []).flatMap((event) => {
+    const scheduled = event.activityTaskScheduledEventAttributes?.activityType?.name;
+    if (scheduled) return [scheduled];
+    const marker = event.markerRecordedEventAttributes;
+    const data = marker?.markerName === 'core_local_activity' ? marker.details?.data?.payloads?.[0]?.data : undefined;
+    return data ? [(JSON.parse(payloadText(data)) as { activity_type: string }).activity_type] : [];
+  });
+}

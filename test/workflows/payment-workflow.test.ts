@@ -11,7 +11,8 @@ import {
   waitForStatus,
   type PaymentHarness,
 } from '../support/payment-harness';
-import { saveHistory } from '../support/histories';
+import { saveHistory, stepsOf } from '../support/histories';
+import { eventually } from '../support/emulator-client';
 
 describe('paymentWorkflow on a real worker, dev server, PostgreSQL and the Stripe emulator', () => {
   let h: PaymentHarness;
@@ -66,12 +67,7 @@ describe('paymentWorkflow on a real worker, dev server, PostgreSQL and the Strip
     const history = await saveHistory(h, intent.id, 'card-success');
     const events = history.events ?? [];
     expect(events.length).toBeLessThanOrEqual(30);
-    const steps = events
-      .flatMap((event) => [
-        event.activityTaskScheduledEventAttributes?.activityType?.name,
-        event.markerRecordedEventAttributes ? 'resolveCharge' : undefined,
-      ])
-      .filter(Boolean);
+    const steps = stepsOf(history);
     expect(steps).toEqual(['fetchPaymentIntent', 'resolveCharge', 'recordTransaction', 'enrollStudent']);
   });
 
@@ -245,9 +241,14 @@ describe('paymentWorkflow on a real worker, dev server, PostgreSQL and the Strip
   test('when the worker stops mid-workflow and a new one starts, then the payment completes exactly once', async () => {
     const { intent } = await createQuotedIntent(h);
     await h.stripe.paymentIntents.confirm(intent.id, { payment_method: 'pm_card_visa' });
-    h.emulator.faults.add({ match: `GET /v1/payment_intents/${intent.id}`, latencyMs: 1500 });
+    h.emulator.faults.add({ match: `GET /v1/payment_intents/${intent.id}`, latencyMs: 3000 });
+    const requests = jest.spyOn(h.emulator.faults, 'decide');
     await deliverEvents(h, intent.id);
-    await waitForStatus(h, intent.id, (s) => s.step === 'fetchPaymentIntent');
+    // The fetch is in flight once the emulator has received it (it answers only after 3 s).
+    await eventually(() =>
+      requests.mock.calls.some(([method, path]) => method === 'GET' && path.includes(intent.id)) ? true : undefined,
+    );
+    requests.mockRestore();
 
     await h.stopWorker();
     await h.startWorker();
