@@ -15,7 +15,7 @@ import { Client as PgClient } from 'pg';
 import Stripe from 'stripe';
 import { parseDuration } from '../src/config';
 import { createPrismaClient } from '../src/db/prisma-client';
-import { findFreePort } from '../src/net/free-port';
+import { findFreeFixedPort } from '../src/net/free-port';
 import { simulate, parseMix, type SimulatedPayment } from '../src/cli/simulate';
 import { table, type ApiClient } from '../src/cli/cli-support';
 import { StripeEmulator } from '../src/stripe-emulator/stripe-emulator';
@@ -95,7 +95,7 @@ async function main(): Promise<void> {
   const log = (line: string) => process.stderr.write(`[chaos ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
   const random = seededRandom(seed);
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'course-payments-chaos-'));
-  const [apiPort, temporalPort] = [await findFreePort(), await findFreePort()];
+  const [apiPort, temporalPort] = [await findFreeFixedPort(), await findFreeFixedPort()];
   const cli = requireTemporalCli();
   const startTemporal = () =>
     startTemporalDevServer({ cliPath: cli, port: temporalPort, dbFilename: path.join(dataDir, 'temporal.sqlite') });
@@ -130,7 +130,7 @@ async function main(): Promise<void> {
     MIGRATE_ON_START: 'false',
     RECONCILE_INTERVAL: '5s',
     RECONCILE_LOOKBACK: '1h',
-    WORKER_METRICS_PORT: String(await findFreePort()),
+    WORKER_METRICS_PORT: String(await findFreeFixedPort()),
   };
   const startWorker = () => startNode('src/entrypoints/worker.ts', env);
   const startApi = () => startNode('src/entrypoints/api.ts', env);

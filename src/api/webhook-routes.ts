@@ -43,7 +43,7 @@ export function createWebhookRouter(
                 id: verified.event.id,
                 type: verified.event.type,
                 created: verified.event.created,
-                livemode: verified.event.livemode,
+                livemode: verified.event.livemode === true,
                 route: routeSnapshotEvent(verified.event),
               }
             : {

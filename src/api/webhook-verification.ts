@@ -49,11 +49,15 @@ export function verifyStripeWebhook(
           created: string;
           related_object?: { id: string; type: string } | null;
         };
+        const created = Date.parse(notification.created);
+        if (typeof notification.id !== 'string' || typeof notification.type !== 'string' || Number.isNaN(created)) {
+          throw new ApiError(400, 'not_a_stripe_event', 'The body is JSON but not a Stripe event notification.');
+        }
         return {
           kind: 'thin',
           id: notification.id,
           type: notification.type.replace(/^v1\./, ''),
-          created: Math.floor(Date.parse(notification.created) / 1000),
+          created: Math.floor(created / 1000),
           relatedObject: notification.related_object ?? null,
         };
       }
@@ -62,7 +66,9 @@ export function verifyStripeWebhook(
         typeof event.id !== 'string' ||
         typeof event.type !== 'string' ||
         event.object !== 'event' ||
-        typeof event.data?.object !== 'object'
+        !Number.isInteger(event.created) ||
+        typeof event.data?.object !== 'object' ||
+        event.data.object === null
       ) {
         throw new ApiError(400, 'not_a_stripe_event', 'The body is JSON but not a Stripe event.');
       }

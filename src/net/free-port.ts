@@ -1,5 +1,22 @@
 import net from 'node:net';
 
+const handedOut = new Set<number>();
+
+/**
+ * A free TCP port below Linux's ephemeral range (32768 and up), never the same twice in one process. Use
+ * it for servers started side by side, such as a Temporal dev server, which picks its own extra ports
+ * from the ephemeral range: ports from here cannot collide with those.
+ */
+export async function findFreeFixedPort(host = '127.0.0.1'): Promise<number> {
+  for (let tries = 0; tries < 200; tries += 1) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    if (handedOut.has(port)) continue;
+    handedOut.add(port);
+    if (await isPortFree(port, host)) return port;
+  }
+  throw new Error('No free port found between 20000 and 32000.');
+}
+
 /** Asks the OS for a free TCP port on the loopback interface. */
 export async function findFreePort(host = '127.0.0.1'): Promise<number> {
   return new Promise((resolve, reject) => {

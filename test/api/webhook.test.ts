@@ -2,7 +2,7 @@ import request from 'supertest';
 import type { Express } from 'express';
 import { Client, Connection } from '@temporalio/client';
 import { PAYMENT_STATE, type PaymentStatus } from '../../src/shared/payment-model';
-import { findFreePort } from '../../src/net/free-port';
+import { findFreeFixedPort } from '../../src/net/free-port';
 import { startTemporalDevServer } from '../../src/temporal/dev-server';
 import { requireTemporalCli } from '../../src/tools/tool-paths';
 import { STRIPE_WEBHOOK_PATH } from '../../src/api/webhook-routes';
@@ -206,7 +206,7 @@ describe('Stripe webhook route', () => {
   });
 
   test('when Temporal is down, then 503 and the event stays unprocessed; when it is back, the redelivery succeeds', async () => {
-    const port = await findFreePort();
+    const port = await findFreeFixedPort();
     let server = await startTemporalDevServer({ cliPath: requireTemporalCli(), port });
     const connection = await Connection.connect({ address: server.address });
     const client = new Client({ connection });

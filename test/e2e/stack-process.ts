@@ -2,7 +2,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { findFreePort } from '../../src/net/free-port';
+import { findFreeFixedPort } from '../../src/net/free-port';
 import { eventually } from '../support/emulator-client';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -25,7 +25,7 @@ export interface StackProcess {
 /** Prepares a stack with its own ports and data folder; `extraEnv` adds settings such as RECONCILE_INTERVAL. */
 export async function createStack(extraEnv: Record<string, string> = {}): Promise<StackProcess> {
   const [port, temporalPort, uiPort, emulatorPort, pglitePort, metricsPort] = await Promise.all(
-    Array.from({ length: 6 }, () => findFreePort()),
+    Array.from({ length: 6 }, () => findFreeFixedPort()),
   );
   const env: NodeJS.ProcessEnv = {
     ...process.env,

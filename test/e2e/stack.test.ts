@@ -66,6 +66,18 @@ async function payDirectly(stack: StackProcess, count: number, tag: string): Pro
   return ids;
 }
 
+/** Waits until every payment of a course has its enrollment; returns the counts then. */
+function waitForEnrollments(stack: StackProcess, course: string, expected: number, timeoutMs: number): Promise<Counts> {
+  return eventually(
+    async () => {
+      const now = await counts(stack, course);
+      return now.activeEnrollments === expected ? now : undefined;
+    },
+    timeoutMs,
+    `${expected} enrollments in ${course}`,
+  );
+}
+
 describe('the one-command stack, end to end', () => {
   jest.setTimeout(300_000);
 
@@ -110,14 +122,7 @@ describe('the one-command stack, end to end', () => {
       });
       const ids = await payDirectly(stack, 8, 'dropped');
 
-      const done = await eventually(
-        async () => {
-          const now = await counts(stack, 'dropped');
-          return now.activeEnrollments === ids.length ? now : undefined;
-        },
-        60_000,
-        'reconciliation to enroll every payment',
-      );
+      const done = await waitForEnrollments(stack, 'dropped', ids.length, 60_000);
       expect(done).toMatchObject({
         succeeded: 8,
         transactions: 8,
@@ -151,14 +156,7 @@ describe('the one-command stack, end to end', () => {
     }
     await stack.start();
     try {
-      const done = await eventually(
-        async () => {
-          const now = await counts(stack, 'crashed');
-          return now.activeEnrollments === ids.length ? now : undefined;
-        },
-        120_000,
-        'every payment to finish after the restart',
-      );
+      const done = await waitForEnrollments(stack, 'crashed', ids.length, 120_000);
       expect(done).toMatchObject({
         succeeded: 10,
         transactions: 10,

@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
-import { findFreePort } from '../../src/net/free-port';
+import { findFreeFixedPort } from '../../src/net/free-port';
 import { startTemporalDevServer, type DevServer } from '../../src/temporal/dev-server';
 import { requireTemporalCli } from '../../src/tools/tool-paths';
 import { createMigratedDatabase, DEFAULT_ADMIN_DATABASE_URL } from './test-database';
@@ -25,7 +25,7 @@ declare global {
 export default async function globalSetup(): Promise<void> {
   const adminDatabaseUrl = process.env.TEST_ADMIN_DATABASE_URL ?? DEFAULT_ADMIN_DATABASE_URL;
   const [temporal, databaseUrl, bundle] = await Promise.all([
-    findFreePort().then((port) => startTemporalDevServer({ cliPath: requireTemporalCli(), port })),
+    findFreeFixedPort().then((port) => startTemporalDevServer({ cliPath: requireTemporalCli(), port })),
     createMigratedDatabase(adminDatabaseUrl),
     bundleWorkflowCode({ workflowsPath: path.resolve(__dirname, '..', '..', 'src', 'workflows', 'index.ts') }),
   ]);
