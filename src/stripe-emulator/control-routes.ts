@@ -35,6 +35,9 @@ export function createControlRouter(parts: EmulatorParts, dispatcher: WebhookDis
       dropRate: body.dropRate ?? dispatcher.chaos.dropRate,
       duplicateRate: body.duplicateRate ?? dispatcher.chaos.duplicateRate,
       maxDelayMs: body.maxDelayMs ?? dispatcher.chaos.maxDelayMs,
+      ...((body.dropTypes ?? dispatcher.chaos.dropTypes) && {
+        dropTypes: body.dropTypes ?? dispatcher.chaos.dropTypes,
+      }),
     };
     dispatcher.retry = {
       retryBaseMs: body.retryBaseMs ?? dispatcher.retry.retryBaseMs,

@@ -49,6 +49,9 @@ export function errorForStatus(status: number): EmulatorError {
 export class FaultInjector {
   private rules: { rule: FaultRule; matches: (method: string, path: string) => boolean; remaining: number[] }[] = [];
 
+  /** Error answers given so far, by status code. */
+  readonly injected = new Map<number, number>();
+
   constructor(private readonly random: () => number) {}
 
   add(rule: FaultRule): void {
@@ -76,6 +79,7 @@ export class FaultInjector {
       else if (entry.rule.errorRate && this.random() < entry.rule.errorRate)
         error = errorForStatus(entry.rule.errorStatus ?? 500);
     }
+    if (error) this.injected.set(error.status, (this.injected.get(error.status) ?? 0) + 1);
     return { latencyMs, error };
   }
 }

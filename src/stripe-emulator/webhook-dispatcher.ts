@@ -14,6 +14,8 @@ export interface WebhookEndpoint {
 export interface DeliveryChaos {
   /** Share of events never delivered (reconciliation must recover them). */
   dropRate: number;
+  /** Event types the drops apply to; all types when absent. */
+  dropTypes?: string[];
   /** Share of events delivered twice. */
   duplicateRate: number;
   /** Each delivery waits a random time up to this long first, so events arrive out of order. */
@@ -112,7 +114,8 @@ export class WebhookDispatcher {
     for (const endpoint of this.endpoints) {
       const wanted = endpoint.enabledEvents ?? ['*'];
       if (!wanted.includes('*') && !wanted.includes(event.type)) continue;
-      if (this.random() < this.chaos.dropRate) {
+      const droppable = !this.chaos.dropTypes || this.chaos.dropTypes.includes(event.type);
+      if (droppable && this.random() < this.chaos.dropRate) {
         this.stats.dropped += 1;
         continue;
       }
