@@ -162,8 +162,8 @@ async function main(): Promise<void> {
     }
   };
 
-  /** Creates a course, students, PaymentIntents in the emulator and their local rows. */
-  const setupPayments = async (tag: string, size: number): Promise<string[]> => {
+  /** A course and `size` students of its own. */
+  const seedCatalogue = async (tag: string, size: number): Promise<void> => {
     await prisma.course.create({ data: { id: tag, title: tag, priceAmount: 2500, currency: 'usd' } });
     await prisma.student.createMany({
       data: Array.from({ length: size }, (_, i) => ({
@@ -172,6 +172,11 @@ async function main(): Promise<void> {
         name: 'Bench',
       })),
     });
+  };
+
+  /** Creates a course, students, PaymentIntents in the emulator and their local rows. */
+  const setupPayments = async (tag: string, size: number): Promise<string[]> => {
+    await seedCatalogue(tag, size);
     const ids = Array.from(
       { length: size },
       (_, i) =>
@@ -347,14 +352,7 @@ async function main(): Promise<void> {
     {
       log(`database ceiling, ${size} payments`);
       const tag = `db_${run}`;
-      await prisma.course.create({ data: { id: tag, title: tag, priceAmount: 2500, currency: 'usd' } });
-      await prisma.student.createMany({
-        data: Array.from({ length: size }, (_, i) => ({
-          id: `${tag}_s${i}`,
-          email: `${tag}${i}@example.test`,
-          name: 'Bench',
-        })),
-      });
+      await seedCatalogue(tag, size);
       const child = startNode('bench/db-ceiling.ts', {
         ...baseEnv,
         BENCH_SIZE: String(size),
