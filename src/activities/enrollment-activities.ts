@@ -97,4 +97,3 @@ export function createEnrollmentActivities({ prisma, logger }: ActivityDeps) {
   };
 }
 
-export type EnrollmentActivities = ReturnType<typeof createEnrollmentActivities>;

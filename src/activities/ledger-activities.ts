@@ -104,4 +104,3 @@ export function createLedgerActivities({ prisma, logger }: ActivityDeps) {
   };
 }
 
-export type LedgerActivities = ReturnType<typeof createLedgerActivities>;

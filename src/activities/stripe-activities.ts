@@ -1,5 +1,4 @@
 import { ApplicationFailure } from '@temporalio/activity';
-import type Stripe from 'stripe';
 import { ERROR_TYPE } from '../shared/errors';
 import type { ChargeSummary, PaymentIntentSummary } from '../shared/payment-model';
 import {
@@ -76,5 +75,3 @@ export function createStripeActivities({ stripe, logger }: ActivityDeps) {
   };
 }
 
-export type StripeActivities = ReturnType<typeof createStripeActivities>;
-export type { Stripe };

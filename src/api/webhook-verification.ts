@@ -89,4 +89,3 @@ export function verifyStripeWebhook(
   throw new ApiError(400, reason.code, reason.message);
 }
 
-export { signatureReason };

@@ -125,12 +125,3 @@ export interface EventRecord {
 export type AnyRecord =
   PaymentIntentRecord | ChargeRecord | RefundRecord | BalanceTransactionRecord | DisputeRecord | EventRecord;
 
-/** The id prefix of each kind the emulator stores. */
-export const ID_PREFIX = {
-  payment_intent: 'pi',
-  charge: 'ch',
-  refund: 're',
-  balance_transaction: 'txn',
-  dispute: 'dp',
-  event: 'evt',
-} as const;

@@ -4,7 +4,6 @@ import type {
   AnyRecord,
   BalanceTransactionRecord,
   ChargeRecord,
-  DisputeRecord,
   EventRecord,
   PaymentIntentRecord,
   RefundRecord,
@@ -195,4 +194,3 @@ export class EmulatorStore {
   }
 }
 
-export type { DisputeRecord, RefundRecord };

@@ -1,9 +1,8 @@
 import request from 'supertest';
-import type { Express } from 'express';
 import { STRIPE_WEBHOOK_PATH } from '../../src/api/webhook-routes';
 import { seededRandom } from '../../src/stripe-emulator/seeded-random';
-import { appFor, CURRENT_SECRET, payloadOf, sign } from '../support/api-harness';
-import { createQuotedIntent, startPaymentHarness, type PaymentHarness } from '../support/payment-harness';
+import { CURRENT_SECRET, payloadOf, sign, useAppHarness } from '../support/api-harness';
+import { createQuotedIntent } from '../support/payment-harness';
 
 type Mutation = { kind: string; body: Buffer | string; signature?: string; contentType?: string };
 
@@ -103,31 +102,25 @@ function mutations(valid: string, random: () => number, count: number): Mutation
 }
 
 describe('webhook under hostile input', () => {
-  let h: PaymentHarness;
-  let app: Express;
-  beforeAll(async () => {
-    h = await startPaymentHarness();
-    app = appFor(h);
-  });
-  afterAll(() => h.stop());
+  const suite = useAppHarness();
 
   const snapshot = async () => ({
-    intents: await h.prisma.paymentIntent.count(),
-    transactions: await h.prisma.paymentTransaction.count(),
-    enrollments: await h.prisma.enrollment.count(),
-    liveEvents: await h.prisma.webhookEvent.count({ where: { outcome: { not: 'IGNORED' } } }),
-    workflows: (await h.client.workflow.count(`TaskQueue = '${h.taskQueue}'`)).count,
+    intents: await suite.h.prisma.paymentIntent.count(),
+    transactions: await suite.h.prisma.paymentTransaction.count(),
+    enrollments: await suite.h.prisma.enrollment.count(),
+    liveEvents: await suite.h.prisma.webhookEvent.count({ where: { outcome: { not: 'IGNORED' } } }),
+    workflows: (await suite.h.client.workflow.count(`TaskQueue = '${suite.h.taskQueue}'`)).count,
   });
 
   test('when 2,400 mutated deliveries arrive, then each is refused with a 4xx (or 200 ignored), the process stays up, and nothing changes', async () => {
-    const { intent } = await createQuotedIntent(h);
-    await h.stripe.paymentIntents.confirm(intent.id, { payment_method: 'pm_card_visa' });
-    const valid = payloadOf(h, intent.id, 'payment_intent.succeeded');
+    const { intent } = await createQuotedIntent(suite.h);
+    await suite.h.stripe.paymentIntents.confirm(intent.id, { payment_method: 'pm_card_visa' });
+    const valid = payloadOf(suite.h, intent.id, 'payment_intent.succeeded');
     const before = await snapshot();
     const statuses = new Map<string, number>();
 
     for (const m of mutations(valid, seededRandom(2026), 2400)) {
-      const req = request(app)
+      const req = request(suite.app)
         .post(STRIPE_WEBHOOK_PATH)
         .set('Content-Type', m.contentType ?? 'application/json');
       if (m.signature !== undefined) req.set('Stripe-Signature', m.signature);
@@ -147,9 +140,9 @@ describe('webhook under hostile input', () => {
     expect([...statuses.keys()].some((key) => key.startsWith('content-type 415'))).toBe(true);
     expect([...statuses.keys()].some((key) => key.startsWith('nested 400'))).toBe(true);
     await expect(snapshot()).resolves.toEqual(before);
-    await expect(request(app).get('/healthz')).resolves.toMatchObject({ status: 200 });
+    await expect(request(suite.app).get('/healthz')).resolves.toMatchObject({ status: 200 });
     await expect(
-      request(app)
+      request(suite.app)
         .post(STRIPE_WEBHOOK_PATH)
         .set('Content-Type', 'application/json')
         .set('Stripe-Signature', sign(valid))

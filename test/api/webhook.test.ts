@@ -1,28 +1,16 @@
 import request from 'supertest';
-import type { Express } from 'express';
 import { Client, Connection } from '@temporalio/client';
 import { PAYMENT_STATE, type PaymentStatus } from '../../src/shared/payment-model';
 import { findFreeFixedPort } from '../../src/net/free-port';
 import { startTemporalDevServer } from '../../src/temporal/dev-server';
 import { requireTemporalCli } from '../../src/tools/tool-paths';
 import { STRIPE_WEBHOOK_PATH } from '../../src/api/webhook-routes';
-import { appFor, OLD_SECRET, payloadOf, sign } from '../support/api-harness';
+import { appFor, OLD_SECRET, payloadOf, sign, useAppHarness } from '../support/api-harness';
 import { eventually } from '../support/emulator-client';
-import {
-  createQuotedIntent,
-  paymentHandle,
-  startPaymentHarness,
-  type PaymentHarness,
-} from '../support/payment-harness';
+import { createQuotedIntent, paymentHandle } from '../support/payment-harness';
 
 describe('Stripe webhook route', () => {
-  let h: PaymentHarness;
-  let app: Express;
-  beforeAll(async () => {
-    h = await startPaymentHarness();
-    app = appFor(h);
-  });
-  afterAll(() => h.stop());
+  const suite = useAppHarness();
 
   const post = (
     payload: string,
@@ -30,22 +18,22 @@ describe('Stripe webhook route', () => {
     contentType = 'application/json',
     path = STRIPE_WEBHOOK_PATH,
   ) => {
-    const req = request(app).post(path).set('Content-Type', contentType);
+    const req = request(suite.app).post(path).set('Content-Type', contentType);
     if (signature !== undefined) req.set('Stripe-Signature', signature);
     return req.send(payload);
   };
   const paid = async (method = 'pm_card_visa') => {
-    const { intent } = await createQuotedIntent(h);
-    await h.stripe.paymentIntents.confirm(intent.id, { payment_method: method });
+    const { intent } = await createQuotedIntent(suite.h);
+    await suite.h.stripe.paymentIntents.confirm(intent.id, { payment_method: method });
     return intent.id;
   };
-  const result = (id: string) => paymentHandle(h, id).result() as Promise<PaymentStatus>;
-  const rowOf = (eventId: string) => h.prisma.webhookEvent.findUnique({ where: { id: eventId } });
+  const result = (id: string) => paymentHandle(suite.h, id).result() as Promise<PaymentStatus>;
+  const rowOf = (eventId: string) => suite.h.prisma.webhookEvent.findUnique({ where: { id: eventId } });
   const idOf = (payload: string) => (JSON.parse(payload) as { id: string }).id;
 
   test('when a valid payment_intent.succeeded arrives, then it is recorded, dispatched and the workflow enrolls the student', async () => {
     const id = await paid();
-    const payload = payloadOf(h, id, 'payment_intent.succeeded');
+    const payload = payloadOf(suite.h, id, 'payment_intent.succeeded');
 
     const response = await post(payload, sign(payload));
 
@@ -61,7 +49,7 @@ describe('Stripe webhook route', () => {
 
   test('when the path has a trailing slash or the body is signed with the previous secret, then it is accepted', async () => {
     const id = await paid();
-    const payload = payloadOf(h, id, 'payment_intent.succeeded');
+    const payload = payloadOf(suite.h, id, 'payment_intent.succeeded');
     await expect(
       post(payload, sign(payload, OLD_SECRET), 'application/json', `${STRIPE_WEBHOOK_PATH}/`),
     ).resolves.toMatchObject({ status: 200 });
@@ -74,7 +62,7 @@ describe('Stripe webhook route', () => {
     ['an unreadable signature header', 'garbage', 'malformed_signature'],
   ])('when the delivery has %s, then it is refused with 400 and nothing is recorded', async (_what, kind, code) => {
     const id = await paid();
-    const payload = payloadOf(h, id, 'payment_intent.succeeded');
+    const payload = payloadOf(suite.h, id, 'payment_intent.succeeded');
     const signature =
       kind === undefined
         ? undefined
@@ -119,24 +107,24 @@ describe('Stripe webhook route', () => {
 
   test('when the same event is delivered 20 times at once, then one event row, one workflow and one transaction', async () => {
     const id = await paid();
-    const payload = payloadOf(h, id, 'payment_intent.succeeded');
+    const payload = payloadOf(suite.h, id, 'payment_intent.succeeded');
 
     const responses = await Promise.all(Array.from({ length: 20 }, () => post(payload, sign(payload))));
 
     expect(responses.map((r) => r.status)).toEqual(Array(20).fill(200));
     await expect(rowOf(idOf(payload))).resolves.toMatchObject({ deliveries: 20, outcome: 'DISPATCHED' });
     await expect(result(id)).resolves.toMatchObject({ state: PAYMENT_STATE.ENROLLED, eventsReceived: 1, passes: 1 });
-    const runs = await h.client.workflow.count(`WorkflowId = 'payment-${id}'`);
+    const runs = await suite.h.client.workflow.count(`WorkflowId = 'payment-${id}'`);
     expect(runs.count).toBe(1);
-    await expect(h.prisma.paymentTransaction.count({ where: { paymentIntentId: id } })).resolves.toBe(1);
+    await expect(suite.h.prisma.paymentTransaction.count({ where: { paymentIntentId: id } })).resolves.toBe(1);
     const again = await post(payload, sign(payload));
     expect(again.body).toEqual({ received: true, outcome: 'duplicate' });
   });
 
   test('when payment_intent.succeeded arrives before payment_intent.created, then the payment still enrolls and created is ignored', async () => {
     const id = await paid();
-    const succeeded = payloadOf(h, id, 'payment_intent.succeeded');
-    const created = payloadOf(h, id, 'payment_intent.created');
+    const succeeded = payloadOf(suite.h, id, 'payment_intent.succeeded');
+    const created = payloadOf(suite.h, id, 'payment_intent.created');
 
     await expect(post(succeeded, sign(succeeded))).resolves.toMatchObject({ status: 200 });
     await expect(post(created, sign(created))).resolves.toMatchObject({ status: 200, body: { outcome: 'ignored' } });
@@ -147,11 +135,11 @@ describe('Stripe webhook route', () => {
 
   test('when a charge.refunded event arrives, then it is routed to its PaymentIntent and the enrollment is revoked', async () => {
     const id = await paid();
-    const succeeded = payloadOf(h, id, 'payment_intent.succeeded');
+    const succeeded = payloadOf(suite.h, id, 'payment_intent.succeeded');
     await post(succeeded, sign(succeeded));
     await expect(result(id)).resolves.toMatchObject({ state: PAYMENT_STATE.ENROLLED });
-    await h.stripe.refunds.create({ payment_intent: id });
-    const refunded = payloadOf(h, id, 'charge.refunded');
+    await suite.h.stripe.refunds.create({ payment_intent: id });
+    const refunded = payloadOf(suite.h, id, 'charge.refunded');
 
     await expect(post(refunded, sign(refunded))).resolves.toMatchObject({
       status: 200,
@@ -163,18 +151,20 @@ describe('Stripe webhook route', () => {
   });
 
   test('when an event type is not handled, or the PaymentIntent is not ours, then 200 and recorded as ignored', async () => {
-    const foreign = await h.stripe.paymentIntents.create({
+    const foreign = await suite.h.stripe.paymentIntents.create({
       amount: 300,
       currency: 'usd',
       payment_method: 'pm_card_visa',
       confirm: true,
     });
-    const payload = payloadOf(h, foreign.id, 'payment_intent.succeeded');
+    const payload = payloadOf(suite.h, foreign.id, 'payment_intent.succeeded');
     await expect(post(payload, sign(payload))).resolves.toMatchObject({
       status: 200,
       body: { outcome: 'ignored', reason: 'not created by this platform' },
     });
-    await expect(h.client.workflow.count(`WorkflowId = 'payment-${foreign.id}'`)).resolves.toMatchObject({ count: 0 });
+    await expect(suite.h.client.workflow.count(`WorkflowId = 'payment-${foreign.id}'`)).resolves.toMatchObject({
+      count: 0,
+    });
 
     const customer = JSON.stringify({
       id: `evt_cust_${Date.now()}`,
@@ -210,10 +200,10 @@ describe('Stripe webhook route', () => {
     let server = await startTemporalDevServer({ cliPath: requireTemporalCli(), port });
     const connection = await Connection.connect({ address: server.address });
     const client = new Client({ connection });
-    const outageApp = appFor(h, { client });
+    const outageApp = appFor(suite.h, { client });
     try {
       const id = await paid();
-      const payload = payloadOf(h, id, 'payment_intent.succeeded');
+      const payload = payloadOf(suite.h, id, 'payment_intent.succeeded');
       await server.stop();
 
       const refused = await request(outageApp)

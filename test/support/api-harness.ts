@@ -2,8 +2,8 @@ import Stripe from 'stripe';
 import type { Client } from '@temporalio/client';
 import { createApp } from '../../src/api/app';
 import { createLogger } from '../../src/logger';
-import type { EventRecord } from '../../src/stripe-emulator/emulator-resources';
-import type { PaymentHarness } from './payment-harness';
+import type { Express } from 'express';
+import { eventsOf, startPaymentHarness, type PaymentHarness } from './payment-harness';
 
 export const CURRENT_SECRET = 'whsec_current_test_secret';
 export const OLD_SECRET = 'whsec_old_test_secret';
@@ -30,18 +30,23 @@ export function sign(payload: string, secret = CURRENT_SECRET, timestamp = Math.
   return signer.webhooks.generateTestHeaderString({ payload, secret, timestamp });
 }
 
-/** The emulator's events about a PaymentIntent, oldest first, optionally of one type. */
-export function eventsOf(h: PaymentHarness, paymentIntentId: string, type?: string): EventRecord[] {
-  return h.emulator.store
-    .all('event')
-    .reverse()
-    .filter((event) => event.data.object.id === paymentIntentId || event.data.object.payment_intent === paymentIntentId)
-    .filter((event) => !type || event.type === type);
-}
-
 /** One event, as the JSON body Stripe would post. */
 export function payloadOf(h: PaymentHarness, paymentIntentId: string, type: string): string {
   const event = eventsOf(h, paymentIntentId, type)[0];
   if (!event) throw new Error(`no ${type} event for ${paymentIntentId}`);
   return JSON.stringify(event);
+}
+
+/**
+ * For a describe block: a payment harness and the real app over it, started before its tests and
+ * stopped after. Read `h` and `app` inside the tests.
+ */
+export function useAppHarness(): { readonly h: PaymentHarness; readonly app: Express } {
+  const suite = {} as { h: PaymentHarness; app: Express };
+  beforeAll(async () => {
+    suite.h = await startPaymentHarness();
+    suite.app = appFor(suite.h);
+  });
+  afterAll(() => suite.h.stop());
+  return suite;
 }

@@ -3,10 +3,13 @@ import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import type Stripe from 'stripe';
 import { createWorkerActivities } from '../../src/activities';
+import { createCheckoutIntent } from '../../src/api/checkout-intents';
+import { routeSnapshotEvent } from '../../src/api/webhook-routing';
 import { createPrismaClient, type PrismaClient } from '../../src/db/prisma-client';
 import { createLogger } from '../../src/logger';
 import { paymentWorkflowId, type PaymentStatus, type StripeEventSignal } from '../../src/shared/payment-model';
 import { statusQuery } from '../../src/shared/payment-workflow-api';
+import type { EventRecord } from '../../src/stripe-emulator/emulator-resources';
 import { StripeEmulator, type StripeEmulatorOptions } from '../../src/stripe-emulator/stripe-emulator';
 import { dispatchPaymentEvent } from '../../src/temporal/payment-dispatch';
 import { createPaymentWorker } from '../../src/worker/payment-worker';
@@ -88,45 +91,30 @@ export async function seedCatalogue(prisma: PrismaClient, priceAmount = 4900, cu
   return { student, course };
 }
 
-/** What the API does when a student checks out: a Stripe PaymentIntent with our metadata and the local row. */
+/** A checkout, exactly as the API runs it: a Stripe PaymentIntent with our metadata and the local row. */
 export async function createQuotedIntent(
   h: PaymentHarness,
   priceAmount = 4900,
-): Promise<{ intent: Stripe.PaymentIntent; studentId: string; courseId: string }> {
+): Promise<{ intent: { id: string }; studentId: string; courseId: string }> {
   const { student, course } = await seedCatalogue(h.prisma, priceAmount);
-  const intent = await h.stripe.paymentIntents.create({
-    amount: course.priceAmount,
-    currency: course.currency,
-    metadata: { studentId: student.id, courseId: course.id, platform: 'course-payments' },
-  });
-  await h.prisma.paymentIntent.create({
-    data: {
-      id: intent.id,
-      studentId: student.id,
-      courseId: course.id,
-      amount: course.priceAmount,
-      currency: course.currency,
-      status: 'REQUIRES_PAYMENT_METHOD',
-    },
-  });
-  return { intent, studentId: student.id, courseId: course.id };
+  const checkout = await createCheckoutIntent({ prisma: h.prisma, stripe: h.stripe }, student.id, course.id);
+  return { intent: { id: checkout.paymentIntentId }, studentId: student.id, courseId: course.id };
 }
 
-/** Event types the webhook hands to workflows (see src/api): the ones that can change a payment. */
-const FORWARDED =
-  /^(payment_intent\.(succeeded|processing|payment_failed|canceled|requires_action)|charge\.(refunded|dispute\..+))$/;
-
-/** Delivers the emulator's events about one PaymentIntent to its workflow, as the webhook would. */
-export async function deliverEvents(h: PaymentHarness, paymentIntentId: string): Promise<StripeEventSignal[]> {
-  const events = h.emulator.store
+/** The emulator's events about a PaymentIntent, oldest first, optionally of one type. */
+export function eventsOf(h: PaymentHarness, paymentIntentId: string, type?: string): EventRecord[] {
+  return h.emulator.store
     .all('event')
     .reverse()
-    .filter((event) => FORWARDED.test(event.type))
-    .filter((event) => {
-      const object = event.data.object;
-      return object.id === paymentIntentId || object.payment_intent === paymentIntentId;
-    });
-  const delivered = events.map((event) => ({ eventId: event.id, type: event.type, created: event.created }));
+    .filter((event) => event.data.object.id === paymentIntentId || event.data.object.payment_intent === paymentIntentId)
+    .filter((event) => !type || event.type === type);
+}
+
+/** Delivers the emulator's events about one PaymentIntent to its workflow, routed as the webhook routes them. */
+export async function deliverEvents(h: PaymentHarness, paymentIntentId: string): Promise<StripeEventSignal[]> {
+  const delivered = eventsOf(h, paymentIntentId)
+    .filter((event) => routeSnapshotEvent(event as unknown as Stripe.Event).forward)
+    .map((event) => ({ eventId: event.id, type: event.type, created: event.created }));
   for (const signal of delivered) await dispatchPaymentEvent(h.client, h.taskQueue, paymentIntentId, signal);
   return delivered;
 }
