@@ -96,4 +96,3 @@ export function createEnrollmentActivities({ prisma, logger }: ActivityDeps) {
     },
   };
 }
-

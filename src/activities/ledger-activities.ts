@@ -103,4 +103,3 @@ export function createLedgerActivities({ prisma, logger }: ActivityDeps) {
     },
   };
 }
-

@@ -74,4 +74,3 @@ export function createStripeActivities({ stripe, logger }: ActivityDeps) {
     },
   };
 }
-

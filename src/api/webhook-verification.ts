@@ -88,4 +88,3 @@ export function verifyStripeWebhook(
   const reason = signatureReason(stale ?? failures.at(-1));
   throw new ApiError(400, reason.code, reason.message);
 }
-

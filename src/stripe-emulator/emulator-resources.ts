@@ -124,4 +124,3 @@ export interface EventRecord {
 
 export type AnyRecord =
   PaymentIntentRecord | ChargeRecord | RefundRecord | BalanceTransactionRecord | DisputeRecord | EventRecord;
-

@@ -193,4 +193,3 @@ export class EmulatorStore {
     return counts;
   }
 }
-
